@@ -13,6 +13,7 @@ from constructs import Construct
 
 from stacks.config import EnvProfile
 from stacks.constructs.cloudfront_prefix_list import CloudFrontPrefixList
+from stacks.constructs.database import MYSQL_PORT
 from stacks.constructs.tier import ServiceTier
 from stacks.data import DataStack
 
@@ -35,7 +36,9 @@ class BackendStack(Stack):
     ) -> None:
         super().__init__(scope, id, **kwargs)
         notifications = sns.Topic(
-            self, "ScalingEvents", display_name="vitrine scaling events",
+            self,
+            "ScalingEvents",
+            display_name="vitrine scaling events",
             master_key=kms.Alias.from_alias_name(self, "SnsKey", "alias/aws/sns"),
             enforce_ssl=True,
         )
@@ -86,12 +89,24 @@ class BackendStack(Stack):
             ec2.Port.tcp(80),
             "CloudFront VPC origin to ALB #1",
         )
-        _allow(self.cache_tier.security_group, data.redis.security_group, data.redis.port,
-               "cache tier to Redis (TLS)")
-        _allow(self.cache_tier.security_group, self.app_tier.alb_security_group, 80,
-               "cache tier to ALB #2")
-        _allow(self.app_tier.security_group, data.database.security_group, 3306,
-               "app tier to MySQL (TLS)")
+        _allow(
+            self.cache_tier.security_group,
+            data.redis.security_group,
+            data.redis.port,
+            "cache tier to Redis (TLS)",
+        )
+        _allow(
+            self.cache_tier.security_group,
+            self.app_tier.alb_security_group,
+            80,
+            "cache tier to ALB #2",
+        )
+        _allow(
+            self.app_tier.security_group,
+            data.database.security_group,
+            MYSQL_PORT,
+            "app tier to MySQL (TLS)",
+        )
 
         for name, value in {
             "CacheAlbDnsName": self.cache_tier.alb.load_balancer_dns_name,

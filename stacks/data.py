@@ -34,8 +34,11 @@ class DataStack(Stack):
         )
         acknowledge(
             self.admin_token,
-            ("AwsSolutions-SMG4", "The admin token is handed to operators out of band; the app "
-             "re-reads it every 5 minutes, so `rotate-secret` with a new value is the runbook."),
+            (
+                "AwsSolutions-SMG4",
+                "The admin token is handed to operators out of band; the app "
+                "re-reads it every 5 minutes, so `rotate-secret` with a new value is the runbook.",
+            ),
         )
         self.logs = LogsBucket(
             self, "Logs", retain=profile.deletion_protection, expire_days=90

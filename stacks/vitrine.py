@@ -23,9 +23,9 @@ def cdk_json_context() -> dict:
     return dict(json.loads(CDK_JSON.read_text())["context"])
 
 
-def new_app(**context: str) -> cdk.App:
+def new_app(outdir: str | None = None, **context: str) -> cdk.App:
     """An App with cdk.json's context, overridden by `context` (what `-c k=v` would set)."""
-    return cdk.App(context={**cdk_json_context(), **context})
+    return cdk.App(outdir=outdir, context={**cdk_json_context(), **context})
 
 
 def build(app: cdk.App, *, account: str | None = None) -> dict[str, cdk.Stack]:

@@ -41,7 +41,9 @@ def _which(*names: str) -> str:
             path = shutil.which(prefix + name) if not prefix else prefix + name
             if path and os.path.exists(path):
                 return path
-    raise RuntimeError(f"none of {names} is installed (apt-get install redis-server mariadb-server)")
+    raise RuntimeError(
+        f"none of {names} is installed (apt-get install redis-server mariadb-server)"
+    )
 
 
 @dataclass
@@ -58,10 +60,25 @@ class RedisServer:
 
     def start(self) -> RedisServer:
         self.proc = subprocess.Popen(
-            [_which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--dir", str(self.workdir),
-             "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                _which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+                "--maxmemory",
+                "256mb",
+                "--maxmemory-policy",
+                "allkeys-lru",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for_port(self.port)
         return self
@@ -98,20 +115,34 @@ class MariaDBServer:
     def start(self) -> MariaDBServer:
         if not self.datadir.exists():
             subprocess.run(
-                [_which("mariadb-install-db", "mysql_install_db"), *self._base_args(),
-                 "--auth-root-authentication-method=normal", "--skip-test-db"],
-                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                [
+                    _which("mariadb-install-db", "mysql_install_db"),
+                    *self._base_args(),
+                    "--auth-root-authentication-method=normal",
+                    "--skip-test-db",
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
         self.proc = subprocess.Popen(
-            [_which("mariadbd", "mysqld"), *self._base_args(),
-             f"--port={self.port}", "--bind-address=127.0.0.1",
-             f"--socket={self.workdir / 'mysqld.sock'}",
-             f"--pid-file={self.workdir / 'mysqld.pid'}",
-             f"--log-error={self.workdir / 'error.log'}",
-             "--skip-log-bin", "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M",
-             "--innodb-flush-log-at-trx-commit=2", "--character-set-server=utf8mb4",
-             "--collation-server=utf8mb4_unicode_ci"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                _which("mariadbd", "mysqld"),
+                *self._base_args(),
+                f"--port={self.port}",
+                "--bind-address=127.0.0.1",
+                f"--socket={self.workdir / 'mysqld.sock'}",
+                f"--pid-file={self.workdir / 'mysqld.pid'}",
+                f"--log-error={self.workdir / 'error.log'}",
+                "--skip-log-bin",
+                "--innodb-buffer-pool-size=64M",
+                "--innodb-log-file-size=16M",
+                "--innodb-flush-log-at-trx-commit=2",
+                "--character-set-server=utf8mb4",
+                "--collation-server=utf8mb4_unicode_ci",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for_port(self.port, timeout=60)
         return self

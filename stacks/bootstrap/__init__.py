@@ -32,4 +32,3 @@ def render_user_data(*, variables: dict[str, str], tier: str, env: dict[str, str
     if shebang != "#!/bin/bash":
         raise ValueError(f"{TEMPLATE} must start with #!/bin/bash")
     return body.replace(MARKER, "\n".join(lines))
-

@@ -47,8 +47,11 @@ class Cdn(Construct):
             # Outside us-east-1 the function itself lives in its own us-east-1 stack.
             self.origin_router.lambda_,
             (LAMBDA_BASIC_EXECUTION, "The origin router only writes its own logs."),
-            ("AwsSolutions-L1", "Pinned to python3.13 (standard support to 2029-06), the newest "
-             "runtime the handler is tested on; move to 3.14 once Lambda@Edge is verified."),
+            (
+                "AwsSolutions-L1",
+                "Pinned to python3.13 (standard support to 2029-06), the newest "
+                "runtime the handler is tested on; move to 3.14 once Lambda@Edge is verified.",
+            ),
         )
         headers = cloudfront.ResponseHeadersPolicy(
             self,
@@ -59,7 +62,9 @@ class Cdn(Construct):
                 ),
                 strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
                     access_control_max_age=Duration.seconds(HSTS_SECONDS),
-                    include_subdomains=True, preload=True, override=True,
+                    include_subdomains=True,
+                    preload=True,
+                    override=True,
                 ),
                 content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
                 frame_options=cloudfront.ResponseHeadersFrameOptions(
@@ -139,12 +144,24 @@ class Cdn(Construct):
         )
         acknowledge(
             self.distribution,
-            ("AwsSolutions-CFR1", "A storefront sells wherever its owner does; add geo "
-             "restrictions per business, not in the reference."),
-            ("AwsSolutions-CFR2", "WAF web ACLs for CloudFront live in us-east-1 and are an "
-             "account-wide choice; attach one with the distribution's web_acl_id."),
-            ("AwsSolutions-CFR4", "Without a custom domain CloudFront serves *.cloudfront.net "
-             "with its default certificate, whose minimum protocol CloudFront fixes."),
-            ("AwsSolutions-CFR5", "The API origin is an internal ALB reached through a VPC "
-             "origin (private network); there is no certificate for an internal name."),
+            (
+                "AwsSolutions-CFR1",
+                "A storefront sells wherever its owner does; add geo "
+                "restrictions per business, not in the reference.",
+            ),
+            (
+                "AwsSolutions-CFR2",
+                "WAF web ACLs for CloudFront live in us-east-1 and are an "
+                "account-wide choice; attach one with the distribution's web_acl_id.",
+            ),
+            (
+                "AwsSolutions-CFR4",
+                "Without a custom domain CloudFront serves *.cloudfront.net "
+                "with its default certificate, whose minimum protocol CloudFront fixes.",
+            ),
+            (
+                "AwsSolutions-CFR5",
+                "The API origin is an internal ALB reached through a VPC "
+                "origin (private network); there is no certificate for an internal name.",
+            ),
         )

@@ -40,8 +40,11 @@ class CloudFrontPrefixList(Construct):
         self.prefix_list_id = lookup.get_response_field("PrefixLists.0.PrefixListId")
         acknowledge(
             lookup,
-            ("AwsSolutions-IAM5[Resource::*]", "ec2:DescribeManagedPrefixLists supports no "
-             "resource-level permissions; the action is read-only."),
+            (
+                "AwsSolutions-IAM5[Resource::*]",
+                "ec2:DescribeManagedPrefixLists supports no "
+                "resource-level permissions; the action is read-only.",
+            ),
         )
         acknowledge_singletons(
             self,

@@ -12,6 +12,7 @@ from stacks.nag import LAMBDA_BASIC_EXECUTION, acknowledge, acknowledge_singleto
 
 ENGINE_VERSION = rds.MysqlEngineVersion.VER_8_4_10
 DATABASE_NAME = "vitrine"
+MYSQL_PORT = 3306
 
 
 class Database(Construct):
@@ -28,7 +29,7 @@ class Database(Construct):
             "Parameters",
             engine=engine,
             description="vitrine MySQL: TLS only",
-            parameters={"require_secure_transport": "ON", "tls_version": "TLSv1.2,TLSv1.3"},
+            parameters={"require_secure_transport": "1", "tls_version": "TLSv1.2,TLSv1.3"},
         )
         self.instance = rds.DatabaseInstance(
             self,
@@ -40,6 +41,7 @@ class Database(Construct):
             security_groups=[self.security_group],
             credentials=rds.Credentials.from_generated_secret("vitrine_admin"),
             database_name=DATABASE_NAME,
+            port=MYSQL_PORT,
             parameter_group=parameters,
             allocated_storage=profile.db_allocated_storage_gib,
             max_allocated_storage=profile.db_max_allocated_storage_gib,
@@ -52,6 +54,7 @@ class Database(Construct):
             cloudwatch_logs_exports=["error", "slowquery"],
             cloudwatch_logs_retention=profile.log_retention,
             enable_performance_insights=False,
+            monitoring_interval=Duration.seconds(60),
             auto_minor_version_upgrade=True,
             publicly_accessible=False,
         )
@@ -64,28 +67,48 @@ class Database(Construct):
         )
         acknowledge(
             self.instance,
-            ("AwsSolutions-RDS11", "MySQL keeps its standard port: only the app tier's and the "
-             "rotation function's security groups may reach it, and the app reads the port "
-             "from the secret."),
-            ("AwsSolutions-RDS6", "The app authenticates with a Secrets Manager password that "
-             "is rotated every 30 days; IAM auth tokens would add a 200 conn/s limit."),
+            (
+                "AwsSolutions-RDS11",
+                "MySQL keeps its standard port: only the app tier's and the "
+                "rotation function's security groups may reach it, and the app reads the port "
+                "from the secret.",
+            ),
+            (
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                "AmazonRDSEnhancedMonitoringRole]",
+                "The AWS-maintained role policy RDS enhanced "
+                "monitoring needs to publish OS metrics to CloudWatch Logs.",
+            ),
+            (
+                "AwsSolutions-RDS6",
+                "The app authenticates with a Secrets Manager password that "
+                "is rotated every 30 days; IAM auth tokens would add a 200 conn/s limit.",
+            ),
         )
         acknowledge_singletons(
             self,
             "LogRetention",
             (LAMBDA_BASIC_EXECUTION, "CDK's log-retention function only writes its own logs."),
-            ("AwsSolutions-IAM5[Resource::*]", "logs:PutRetentionPolicy/DeleteRetentionPolicy "
-             "on log groups RDS creates later, whose ARNs are unknown at deploy time."),
+            (
+                "AwsSolutions-IAM5[Resource::*]",
+                "logs:PutRetentionPolicy/DeleteRetentionPolicy "
+                "on log groups RDS creates later, whose ARNs are unknown at deploy time.",
+            ),
         )
         if not profile.db_multi_az:
             acknowledge(
                 self.instance,
-                ("AwsSolutions-RDS3", f"The {profile.name} profile is single-AZ to save cost; "
-                 "prod is Multi-AZ."),
+                (
+                    "AwsSolutions-RDS3",
+                    f"The {profile.name} profile is single-AZ to save cost; prod is Multi-AZ.",
+                ),
             )
         if not profile.deletion_protection:
             acknowledge(
                 self.instance,
-                ("AwsSolutions-RDS10", f"The {profile.name} profile is disposable; prod turns "
-                 "deletion protection on and the removal policy takes a final snapshot."),
+                (
+                    "AwsSolutions-RDS10",
+                    f"The {profile.name} profile is disposable; prod turns "
+                    "deletion protection on and the removal policy takes a final snapshot.",
+                ),
             )

@@ -29,6 +29,8 @@ class LogsBucket(Construct):
         )
         acknowledge(
             self.bucket,
-            ("AwsSolutions-S1", "This is the access-log bucket itself; logging it into itself "
-             "would loop."),
+            (
+                "AwsSolutions-S1",
+                "This is the access-log bucket itself; logging it into itself would loop.",
+            ),
         )

@@ -21,7 +21,10 @@ class RedisCache(Construct):
     def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, profile: EnvProfile) -> None:
         super().__init__(scope, id)
         self.security_group = ec2.SecurityGroup(
-            self, "SecurityGroup", vpc=vpc, description="ElastiCache Redis",
+            self,
+            "SecurityGroup",
+            vpc=vpc,
+            description="ElastiCache Redis",
             allow_all_outbound=False,
         )
         self.auth_secret = secretsmanager.Secret(
@@ -36,8 +39,11 @@ class RedisCache(Construct):
         )
         acknowledge(
             self.auth_secret,
-            ("AwsSolutions-SMG4", "ElastiCache AUTH rotation needs a coordinated "
-             "ModifyReplicationGroup ROTATE/SET; it is an operator runbook step, not a Lambda."),
+            (
+                "AwsSolutions-SMG4",
+                "ElastiCache AUTH rotation needs a coordinated "
+                "ModifyReplicationGroup ROTATE/SET; it is an operator runbook step, not a Lambda.",
+            ),
         )
         subnets = elasticache.CfnSubnetGroup(
             self,
@@ -79,12 +85,18 @@ class RedisCache(Construct):
         self.url = Fn.join("", ["rediss://", self.endpoint, f":{REDIS_PORT}/0"])
         acknowledge(
             self.replication_group,
-            ("AwsSolutions-AEC5", "Redis keeps its standard port: only the cache tier's "
-             "security group may reach it, and TLS plus AUTH are required."),
+            (
+                "AwsSolutions-AEC5",
+                "Redis keeps its standard port: only the cache tier's "
+                "security group may reach it, and TLS plus AUTH are required.",
+            ),
         )
         if not profile.redis_failover:
             acknowledge(
                 self.replication_group,
-                ("AwsSolutions-AEC4", f"The {profile.name} profile runs one Redis node to save "
-                 "cost; the cache tier fails open when it is away. prod is Multi-AZ."),
+                (
+                    "AwsSolutions-AEC4",
+                    f"The {profile.name} profile runs one Redis node to save "
+                    "cost; the cache tier fails open when it is away. prod is Multi-AZ.",
+                ),
             )

@@ -71,16 +71,31 @@ class SiteBucket(Construct):
             (LAMBDA_BASIC_EXECUTION, "The deployment function only writes its own logs."),
             ("AwsSolutions-L1", "aws-cdk-lib picks and upgrades the BucketDeployment runtime."),
             *(
-                (f"AwsSolutions-IAM5[Action::{action}]", "CDK's grant to copy the assets zip "
-                 "from the staging bucket into the site bucket and prune/replace objects.")
-                for action in ("s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:Abort*",
-                               "s3:DeleteObject*")
+                (
+                    f"AwsSolutions-IAM5[Action::{action}]",
+                    "CDK's grant to copy the assets zip "
+                    "from the staging bucket into the site bucket and prune/replace objects.",
+                )
+                for action in (
+                    "s3:GetObject*",
+                    "s3:GetBucket*",
+                    "s3:List*",
+                    "s3:Abort*",
+                    "s3:DeleteObject*",
+                )
             ),
-            ("AwsSolutions-IAM5[Resource::<SiteBucket978D4AEB.Arn>/*]",
-             "The deployment writes any object of the site bucket, and only that bucket."),
-            ("AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-"
-             f"{Stack.of(self).region}/*]",
-             "Reads the assets zip from the CDK staging bucket; object keys are content hashes."),
-            ("AwsSolutions-IAM5[Resource::*]", "CloudFront CreateInvalidation/GetInvalidation "
-             "have no resource-level permissions in CDK's grant."),
+            (
+                "AwsSolutions-IAM5[Resource::<SiteBucket978D4AEB.Arn>/*]",
+                "The deployment writes any object of the site bucket, and only that bucket.",
+            ),
+            (
+                "AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-"
+                f"{Stack.of(self).region}/*]",
+                "Reads the assets zip from the CDK staging bucket; object keys are content hashes.",
+            ),
+            (
+                "AwsSolutions-IAM5[Resource::*]",
+                "CloudFront CreateInvalidation/GetInvalidation "
+                "have no resource-level permissions in CDK's grant.",
+            ),
         )

@@ -62,11 +62,17 @@ class ServiceTier(Construct):
         app_subnets = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
 
         self.alb_security_group = ec2.SecurityGroup(
-            self, "AlbSecurityGroup", vpc=vpc, allow_all_outbound=False,
+            self,
+            "AlbSecurityGroup",
+            vpc=vpc,
+            allow_all_outbound=False,
             description=f"vitrine {tier} tier ALB",
         )
         self.security_group = ec2.SecurityGroup(
-            self, "InstanceSecurityGroup", vpc=vpc, allow_all_outbound=False,
+            self,
+            "InstanceSecurityGroup",
+            vpc=vpc,
+            allow_all_outbound=False,
             description=f"vitrine {tier} tier instances",
         )
         # Instances reach dnf/PyPI/AWS APIs over HTTPS through NAT (S3 via the gateway
@@ -79,7 +85,9 @@ class ServiceTier(Construct):
             self, "Bundle", path=str(SERVICES_DIR), exclude=bundle_excludes(tier)
         )
         self.role = iam.Role(
-            self, "Role", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
             description=f"vitrine {tier} tier instances",
             managed_policies=[
                 iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore")
@@ -95,10 +103,12 @@ class ServiceTier(Construct):
         )
         acknowledge(
             self.role,
-            ("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
-             "AmazonSSMManagedInstanceCore]",
-             "Session Manager is the only way in (no SSH key, no port 22); AWS maintains this "
-             "policy to match what the SSM agent needs."),
+            (
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                "AmazonSSMManagedInstanceCore]",
+                "Session Manager is the only way in (no SSH key, no port 22); AWS maintains this "
+                "policy to match what the SSM agent needs.",
+            ),
         )
 
         self.launch_template = ec2.LaunchTemplate(
@@ -133,7 +143,8 @@ class ServiceTier(Construct):
             # A set desired capacity resets the group's size on every deploy: set it only
             # when the profile asks for more than the minimum.
             desired_capacity=(
-                profile.desired_capacity if profile.desired_capacity != profile.min_capacity
+                profile.desired_capacity
+                if profile.desired_capacity != profile.min_capacity
                 else None
             ),
             health_checks=autoscaling.HealthChecks.with_additional_checks(
@@ -168,8 +179,13 @@ class ServiceTier(Construct):
         self.launch_template.user_data.add_commands(user_data)
 
         self.alb = elbv2.ApplicationLoadBalancer(
-            self, "Alb", vpc=vpc, internet_facing=False, vpc_subnets=app_subnets,
-            security_group=self.alb_security_group, drop_invalid_header_fields=True,
+            self,
+            "Alb",
+            vpc=vpc,
+            internet_facing=False,
+            vpc_subnets=app_subnets,
+            security_group=self.alb_security_group,
+            drop_invalid_header_fields=True,
         )
         self.alb.log_access_logs(logs_bucket, prefix=f"alb/{tier}")
         self.listener = self.alb.add_listener("Http", port=80, open=False)
@@ -179,14 +195,20 @@ class ServiceTier(Construct):
             protocol=elbv2.ApplicationProtocol.HTTP,
             targets=[self.asg],
             health_check=elbv2.HealthCheck(
-                path="/healthz", healthy_http_codes="200", interval=Duration.seconds(10),
-                timeout=Duration.seconds(5), healthy_threshold_count=2,
+                path="/healthz",
+                healthy_http_codes="200",
+                interval=Duration.seconds(10),
+                timeout=Duration.seconds(5),
+                healthy_threshold_count=2,
                 unhealthy_threshold_count=3,
             ),
             deregistration_delay=Duration.seconds(30),
         )
         acknowledge(
             self.asg,
-            ("AwsSolutions-EC26", "The root volume is encrypted in the launch template "
-             "(cdk-nag reads only block devices declared on the ASG)."),
+            (
+                "AwsSolutions-EC26",
+                "The root volume is encrypted in the launch template "
+                "(cdk-nag reads only block devices declared on the ASG).",
+            ),
         )
