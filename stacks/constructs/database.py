@@ -28,8 +28,14 @@ class Database(Construct):
             self,
             "Parameters",
             engine=engine,
-            description="vitrine MySQL: TLS only",
-            parameters={"require_secure_transport": "1", "tls_version": "TLSv1.2,TLSv1.3"},
+            description="vitrine MySQL: TLS only, slow queries logged",
+            parameters={
+                "require_secure_transport": "1",
+                "tls_version": "TLSv1.2,TLSv1.3",
+                # The exported slowquery log stays empty unless MySQL writes it.
+                "slow_query_log": "1",
+                "long_query_time": "0.5",
+            },
         )
         self.instance = rds.DatabaseInstance(
             self,
