@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from stacks.config import EnvProfile
 from stacks.constructs.database import Database
 from stacks.constructs.logs_bucket import LogsBucket
 from stacks.constructs.redis import RedisCache
-from stacks.nag import acknowledge
+from stacks.constructs.token_secret import token_secret
 
 
 class DataStack(Stack):
@@ -23,22 +22,13 @@ class DataStack(Stack):
         super().__init__(scope, id, **kwargs)
         self.database = Database(self, "Database", vpc=vpc, profile=profile)
         self.redis = RedisCache(self, "Redis", vpc=vpc, profile=profile)
-        self.admin_token = secretsmanager.Secret(
+        self.admin_token = token_secret(
             self,
             "AdminToken",
             description="Bearer token for vitrine's admin (write) API",
-            generate_secret_string=secretsmanager.SecretStringGenerator(
-                password_length=48, exclude_punctuation=True
-            ),
-            removal_policy=RemovalPolicy.DESTROY,
-        )
-        acknowledge(
-            self.admin_token,
-            (
-                "AwsSolutions-SMG4",
-                "The admin token is handed to operators out of band; the app "
-                "re-reads it every 5 minutes, so `rotate-secret` with a new value is the runbook.",
-            ),
+            length=48,
+            rotation="Operators receive the admin token out of band; the app re-reads it every "
+            "5 minutes, so `rotate-secret` with a new value is the runbook.",
         )
         self.logs = LogsBucket(
             self, "Logs", retain=profile.deletion_protection, expire_days=90

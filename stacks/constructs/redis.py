@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from aws_cdk import Fn, RemovalPolicy, SecretValue
+from aws_cdk import Fn, SecretValue
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticache as elasticache
-from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from stacks.config import EnvProfile
+from stacks.constructs.token_secret import token_secret
 from stacks.nag import acknowledge
 
 REDIS_PORT = 6379
@@ -27,23 +27,13 @@ class RedisCache(Construct):
             description="ElastiCache Redis",
             allow_all_outbound=False,
         )
-        self.auth_secret = secretsmanager.Secret(
+        self.auth_secret = token_secret(
             self,
             "AuthToken",
             description="ElastiCache Redis AUTH token for the vitrine cache tier",
-            # AUTH tokens allow printable ASCII except @, " and /; plain alphanumerics are safe.
-            generate_secret_string=secretsmanager.SecretStringGenerator(
-                password_length=64, exclude_punctuation=True
-            ),
-            removal_policy=RemovalPolicy.DESTROY,
-        )
-        acknowledge(
-            self.auth_secret,
-            (
-                "AwsSolutions-SMG4",
-                "ElastiCache AUTH rotation needs a coordinated "
-                "ModifyReplicationGroup ROTATE/SET; it is an operator runbook step, not a Lambda.",
-            ),
+            length=64,
+            rotation="ElastiCache AUTH rotation needs a coordinated ModifyReplicationGroup "
+            "ROTATE/SET; it is an operator runbook step, not a Lambda.",
         )
         subnets = elasticache.CfnSubnetGroup(
             self,
