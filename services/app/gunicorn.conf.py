@@ -6,6 +6,12 @@ Entry point: services.app.wsgi:app. Values can be tuned through VITRINE_* variab
 
 import multiprocessing
 import os
+import sys
+from pathlib import Path
+
+# gunicorn reads this file before it puts the working directory on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from services.common.logs import gunicorn_logconfig  # noqa: E402
 
 # --- Socket -------------------------------------------------------------------------------
 # 127.0.0.1 locally; the EC2 env file sets 0.0.0.0:8081 so ALB #2 can reach it.
@@ -35,24 +41,7 @@ keepalive = 75
 # gunicorn's own messages go to stdout as JSON as well, for one log stream per instance.
 accesslog = None
 loglevel = os.environ.get("VITRINE_LOG_LEVEL", "info").lower()
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "services.common.logs.JsonFormatter", "service": "app"}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "formatter": "json",
-            "stream": "ext://sys.stdout",
-        }
-    },
-    "root": {"level": "INFO", "handlers": ["stdout"]},
-    "loggers": {
-        "gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
-        # Any logconfig_dict turns gunicorn's access log on; the app's own line suffices.
-        "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
-    },
-}
+logconfig_dict = gunicorn_logconfig("app")
 
 # --- Process ------------------------------------------------------------------------------
 proc_name = "vitrine-app"

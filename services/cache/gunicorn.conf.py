@@ -4,7 +4,13 @@ services.cache.wsgi:app` from the repository root (locally) or /opt/vitrine/curr
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
+from pathlib import Path
+
+# gunicorn reads this file before it puts the working directory on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from services.common.logs import gunicorn_logconfig  # noqa: E402
 
 # -- Server socket ---------------------------------------------------------------------------
 # 127.0.0.1:8080 locally; the EC2 unit sets VITRINE_BIND=0.0.0.0:8080 for ALB #1.
@@ -29,12 +35,11 @@ max_requests = 100_000
 max_requests_jitter = 10_000
 
 # -- Logging ---------------------------------------------------------------------------------
-# The app writes JSON access lines itself (services/common/web.py); gunicorn's own goes to
-# stdout too, for journald / the CloudWatch agent.
+# The app writes JSON access lines itself (services/common/web.py); gunicorn's own go to
+# stdout as JSON too, for journald / the CloudWatch agent.
 accesslog = None
-errorlog = "-"
 loglevel = os.environ.get("VITRINE_LOG_LEVEL", "info").lower()
-capture_output = True
+logconfig_dict = gunicorn_logconfig("cache")
 
 # -- Process naming --------------------------------------------------------------------------
 proc_name = "vitrine-cache"

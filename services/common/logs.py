@@ -48,3 +48,29 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         root.handlers = [handler]
     handler.setFormatter(JsonFormatter(service))
     root.setLevel(level.upper())
+
+
+def gunicorn_logconfig(service: str) -> dict:
+    """gunicorn's `logconfig_dict`: its own messages as JSON on stdout, like the app's.
+
+    The formatter is named by import path and resolved when gunicorn sets up logging, after
+    it has put the working directory on sys.path.
+    """
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": f"{__name__}.JsonFormatter", "service": service}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            }
+        },
+        "root": {"level": "INFO", "handlers": ["stdout"]},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+            # Any logconfig_dict turns gunicorn's access log on; the app's own line suffices.
+            "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+        },
+    }

@@ -106,6 +106,17 @@ class Cdn(Construct):
             "Distribution",
             comment=f"vitrine {env_name} storefront",
             default_root_object="index.html",
+            # S3 behind OAC answers 403 for a missing key: show the storefront's not-found page.
+            # (Not 404: error responses cover /api/* too, whose JSON 404s must reach clients;
+            # no vitrine tier answers 403.)
+            error_responses=[
+                cloudfront.ErrorResponse(
+                    http_status=403,
+                    response_http_status=404,
+                    response_page_path="/404.html",
+                    ttl=Duration.seconds(60),
+                )
+            ],
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
             enable_logging=True,

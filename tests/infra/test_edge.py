@@ -145,3 +145,15 @@ def test_assets_upload_in_cache_classes_and_invalidate_last(edge):
     assert all(any(o in dep for dep in pages_deps) for o in others)
     static = by_control["public, max-age=31536000, immutable"][1]
     assert static["Include"] == ["static/*"]
+
+
+def test_missing_pages_get_the_not_found_page_but_api_errors_pass(edge):
+    config = _distribution(edge)
+    assert config["CustomErrorResponses"] == [
+        {
+            "ErrorCode": 403,
+            "ResponseCode": 404,
+            "ResponsePagePath": "/404.html",
+            "ErrorCachingMinTTL": 60,
+        }
+    ]
