@@ -367,7 +367,9 @@ def main(argv: list[str] | None = None) -> int:
         app_port=args.app_port,
     )
     note = " (generated; set VITRINE_ADMIN_TOKEN to choose one)" if generated else ""
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    # SIGINT too: a shell that starts us in the background hands us SIGINT ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _raise_interrupt)
     try:
         try:
             stack.start()
