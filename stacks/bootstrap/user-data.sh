@@ -19,7 +19,7 @@ on_error() {
 }
 trap 'on_error $? $LINENO' ERR
 
-dnf install -y -q aws-cfn-bootstrap python3.11 unzip
+dnf install -y -q aws-cfn-bootstrap python3.11 python3.11-pip unzip
 
 # The bundle's object key is its content hash: a new bundle is a new release directory.
 release="/opt/vitrine/releases/$(basename "$BUNDLE_S3_URL" .zip)"
