@@ -225,3 +225,13 @@ def test_profiles_are_validated():
     assert DEV.app_tier.instance_type.startswith("c5") and PROD.app_tier.instance_type.startswith(
         "c5"
     )
+
+
+def test_a_new_bundle_changes_the_launch_template_so_the_group_rolls(stack):
+    tier = _tier(stack)
+    (lt,) = Template.from_stack(stack).find_resources("AWS::EC2::LaunchTemplate").values()
+    user_data = str(lt["Properties"]["LaunchTemplateData"]["UserData"])
+    # The bundle's key is its content hash: new code → new user data → new template version,
+    # which the ASG's rolling update (waiting on signals) rolls out.
+    assert f"/{tier.bundle.s3_object_key}" in user_data
+    assert tier.bundle.s3_object_key.startswith(tier.bundle.asset_hash)
