@@ -19,6 +19,29 @@ def mariadb():
 
 
 @pytest.fixture
+def mocked_aws(monkeypatch):
+    """moto's AWS, with fake credentials set before any boto3 client exists, so nothing can
+    reach a real account; the services' secret cache is emptied around each test."""
+    from moto import mock_aws
+
+    from services.common import secrets
+
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    secrets.forget()
+    with mock_aws():
+        yield
+    secrets.forget()
+
+
+@pytest.fixture
 def redis_server():
     """A Redis server of the test's own, so a fault test may stop and restart it."""
     server = RedisServer().start()

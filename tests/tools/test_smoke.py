@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tools import smoke
 
 
@@ -76,23 +74,6 @@ def test_fails_when_nothing_listens(capsys):
     assert out.count("FAIL") == 5
 
 
-@pytest.fixture
-def aws(monkeypatch):
-    # Fake credentials before any client exists, so nothing can reach a real account.
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SECURITY_TOKEN": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    from moto import mock_aws
-
-    with mock_aws():
-        yield
-
-
 def create_stack(name: str, region: str, outputs: dict[str, str]) -> None:
     import boto3
 
@@ -105,14 +86,14 @@ def create_stack(name: str, region: str, outputs: dict[str, str]) -> None:
     )
 
 
-def test_reads_site_url_from_the_stack_output(aws):
+def test_reads_site_url_from_the_stack_output(mocked_aws):
     create_stack("vitrine-dev-edge", "eu-west-1", {"SiteUrl": "https://d111.cloudfront.net"})
     assert (
         smoke.site_url_from_stack("vitrine-dev-edge", "eu-west-1") == "https://d111.cloudfront.net"
     )
 
 
-def test_stack_option_checks_the_url_from_outputs(aws, edge, capsys):
+def test_stack_option_checks_the_url_from_outputs(mocked_aws, edge, capsys):
     create_stack("vitrine-dev-edge", "eu-west-1", {"SiteUrl": edge.url})
     code = smoke.main(["--stack", "vitrine-dev-edge", "--region", "eu-west-1"])
     out = capsys.readouterr().out
@@ -120,7 +101,7 @@ def test_stack_option_checks_the_url_from_outputs(aws, edge, capsys):
     assert f"checking {edge.url}" in out
 
 
-def test_missing_stack_or_output_is_a_clear_error(aws, capsys):
+def test_missing_stack_or_output_is_a_clear_error(mocked_aws, capsys):
     create_stack("vitrine-dev-data", "eu-west-1", {"DatabaseEndpoint": "db.example"})
 
     assert smoke.main(["--stack", "vitrine-dev-edge", "--region", "eu-west-1"]) == 2

@@ -8,30 +8,17 @@ import uuid
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from services.app import create_app
 from services.app.config import Config
 from services.app.db import parse_db_url
-from services.common import secrets
 from tests.services.app.conftest import connect
 
 
 @pytest.fixture
-def aws(monkeypatch):
-    """A mocked AWS with fake credentials, set before any boto3 client exists."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    secrets.forget()
-    with mock_aws():
-        yield boto3.client("secretsmanager", region_name="us-east-1")
-    secrets.forget()
+def aws(mocked_aws):
+    """Secrets Manager in moto's mocked AWS."""
+    return boto3.client("secretsmanager", region_name="us-east-1")
 
 
 @pytest.fixture

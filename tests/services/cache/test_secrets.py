@@ -5,7 +5,6 @@ from __future__ import annotations
 import boto3
 import pytest
 import redis
-from moto import mock_aws
 
 from tests.services.cache.conftest import make_app
 
@@ -13,18 +12,9 @@ PRODUCT = "/api/products/1"
 
 
 @pytest.fixture
-def aws(monkeypatch):
-    # Fake credentials before any boto3 client exists, so nothing can reach a real account.
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        yield boto3.client("secretsmanager", region_name="us-east-1")
+def aws(mocked_aws):
+    """Secrets Manager in moto's mocked AWS."""
+    return boto3.client("secretsmanager", region_name="us-east-1")
 
 
 def test_auth_token_is_read_from_secrets_manager_and_reread_after_rotation(
