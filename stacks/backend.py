@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
@@ -16,6 +15,7 @@ from stacks.constructs.cloudfront_prefix_list import CloudFrontPrefixList
 from stacks.constructs.database import MYSQL_PORT
 from stacks.constructs.tier import ServiceTier
 from stacks.data import DataStack
+from stacks.nag import acknowledge
 
 CACHE_PORT = 8080
 APP_PORT = 8081
@@ -39,8 +39,16 @@ class BackendStack(Stack):
             self,
             "ScalingEvents",
             display_name="vitrine scaling events",
-            master_key=kms.Alias.from_alias_name(self, "SnsKey", "alias/aws/sns"),
             enforce_ssl=True,
+        )
+        acknowledge(
+            notifications,
+            (
+                "AwsSolutions-SNS2",
+                "Auto Scaling publishes here through its service-linked role, "
+                "which SSE would have to be granted on the key (the AWS-managed aws/sns key's "
+                "policy cannot be changed); the messages carry only instance ids and event names.",
+            ),
         )
         cache_control = {
             "VITRINE_CACHE_MAX_AGE": str(profile.cache_max_age),
