@@ -30,8 +30,8 @@ class Database(Construct):
             engine=engine,
             description="vitrine MySQL: TLS only, slow queries logged",
             parameters={
+                # MySQL 8.4 speaks only TLS 1.2 and 1.3; this refuses plaintext sessions.
                 "require_secure_transport": "1",
-                "tls_version": "TLSv1.2,TLSv1.3",
                 # The exported slowquery log stays empty unless MySQL writes it.
                 "slow_query_log": "1",
                 "long_query_time": "0.5",

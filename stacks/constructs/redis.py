@@ -63,8 +63,8 @@ class RedisCache(Construct):
             cache_parameter_group_name=parameters.ref,
             security_group_ids=[self.security_group.security_group_id],
             port=REDIS_PORT,
+            # At creation TLS is then "required" (no plaintext clients), which AUTH needs.
             transit_encryption_enabled=True,
-            transit_encryption_mode="required",
             at_rest_encryption_enabled=True,
             auth_token=SecretValue.secrets_manager(self.auth_secret.secret_arn).unsafe_unwrap(),
             snapshot_retention_limit=1 if profile.redis_failover else 0,
