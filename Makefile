@@ -34,7 +34,7 @@ node_modules/.installed: package.json package-lock.json $(VENV)/.installed
 	touch $@
 
 synth: $(VENV)/.installed node_modules/.installed  ## cdk synth (ENV=dev|prod REGION=...) into cdk.out/
-	$(CDK) synth --quiet
+	$(CDK) synth --quiet --strict
 	@ls cdk.out/*.template.json
 
 test: $(VENV)/.installed node_modules/.installed $(VENV)/checkov/.installed  ## every test: infra, services, edge, browser

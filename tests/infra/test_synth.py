@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from stacks.bootstrap import USER_DATA_LIMIT
@@ -102,3 +104,35 @@ def test_outputs_name_what_an_operator_needs(dev):
         "AdminTokenSecretArn",
     ):
         assert name in outputs
+
+
+def _violations(outdir) -> list[tuple[str, str, str]]:
+    report = json.loads((outdir / "validation-report.json").read_text())
+    return [
+        (plugin["pluginName"], violation["ruleName"], violation["severity"])
+        for plugin in report.get("pluginReports", [])
+        for violation in plugin.get("violations", [])
+    ]
+
+
+@pytest.mark.parametrize(("env", "region"), VARIANTS)
+def test_synthesis_reports_no_warnings_or_errors(synth, env, region):
+    """What `cdk synth --strict` (make synth) would refuse: any warning, error or finding in
+    the validation report (annotations, CloudFormation rules, cdk-nag)."""
+    assert _violations(synth(env, region).outdir) == []
+
+
+def test_a_warning_would_show_in_the_report(tmp_path):
+    import aws_cdk as cdk
+    from aws_cdk import aws_sns as sns
+
+    from stacks.vitrine import new_app
+
+    app = new_app(outdir=str(tmp_path))
+    stack = cdk.Stack(app, "Odd")
+    sns.Topic(stack, "Topic")
+    cdk.Annotations.of(stack).add_warning("something odd")
+    app.synth()
+    assert ("Construct Annotations", "Annotation::warning-annotation", "warning") in _violations(
+        tmp_path
+    )
