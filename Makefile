@@ -34,6 +34,7 @@ node_modules/.installed: package.json package-lock.json $(VENV)/.installed
 	touch $@
 
 synth: $(VENV)/.installed node_modules/.installed  ## cdk synth (ENV=dev|prod REGION=...) into cdk.out/
+	rm -rf cdk.out  # only this ENV/REGION's templates, none left from another
 	$(CDK) synth --quiet --strict
 	@ls cdk.out/*.template.json
 
