@@ -198,7 +198,6 @@ class Database:
         """Run work(cursor) in one transaction: committed if it returns, rolled back if not."""
 
         def _in_transaction(conn: pymysql.connections.Connection) -> T:
-            conn.begin()
             try:
                 with conn.cursor() as cur:
                     result = work(cur)
@@ -209,6 +208,9 @@ class Database:
                     conn.rollback()
                 raise
 
+        # BEGIN on a kept connection that died (restart, failover) fails before anything is
+        # written, so it may be retried on a fresh one; the work itself may not.
+        self.run(lambda conn: conn.begin())
         return self.run(_in_transaction, retry=False)
 
     def query(self, sql: str, args: tuple | dict | None = None) -> list[dict]:

@@ -64,6 +64,19 @@ def test_restart_between_requests_is_invisible_to_clients(own_mariadb):
     assert client.get("/api/products/2").status_code == 200
 
 
+def test_a_write_after_a_restart_is_not_refused_for_the_dead_kept_connection(own_mariadb):
+    """The kept connection died before the write began: nothing was sent, so reconnect."""
+    url = fresh_database(own_mariadb, "failover_write", products=30)
+    client = create_app(Config(db_url=url, admin_token=ADMIN_TOKEN)).test_client()
+    assert client.get("/api/products/3").status_code == 200  # the thread now holds a connection
+    own_mariadb.stop()
+    own_mariadb.start()
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    response = client.patch("/api/products/3", json={"stock": 42}, headers=admin)
+    assert response.status_code == 200, response.data
+    assert client.get("/api/products/3").get_json()["stock"] == 42
+
+
 def test_a_database_that_never_answers_costs_at_most_the_connect_timeout():
     """A blackholed endpoint (accepts TCP, never speaks) is cut off by connect_timeout."""
     listener = socket.create_server(("127.0.0.1", 0))
