@@ -1,7 +1,8 @@
 """Cache keys and invalidation tags: what a request is stored under, and what a write clears.
 
-A key is the path plus the query sorted by name, with marketing parameters (utm_*, gclid,
-fbclid) dropped, so `?b=2&a=1&utm_source=x` and `?a=1&b=2` share one entry.
+A key is the path plus the query sorted by name (repeated names keep their order), with
+marketing parameters (utm_*, gclid, fbclid) dropped, so `?b=2&a=1&utm_source=x` and
+`?a=1&b=2` share one entry.
 
 Tags tie entries to what they show, so a write can clear exactly the entries it changes:
 every entry carries `path:<path>`; a product's own pages carry `p:<id>`; a listing carries
@@ -38,7 +39,11 @@ def is_tracking(name: str) -> bool:
 def upstream_target(path: str, args: Iterable[tuple[str, str]], normalize: bool = True) -> str:
     """Path plus query, percent-encoded; normalized (sorted, no tracking parameters) it is
     both the cache key and the URL a cacheable read is fetched from."""
-    kept = sorted((k, v) for k, v in args if not is_tracking(k)) if normalize else list(args)
+    kept = [(k, v) for k, v in args if not (normalize and is_tracking(k))]
+    if normalize:
+        # By name only (a stable sort): repeated parameters keep their order, which matters
+        # to an app that reads the first value.
+        kept.sort(key=lambda pair: pair[0])
     query = urlencode(kept, quote_via=quote, safe="")
     target = quote(path, safe=_PATH_SAFE)
     return f"{target}?{query}" if query else target

@@ -13,7 +13,8 @@ Reads (GET/HEAD without Authorization) go through `Proxy.read`:
 
 Redis down or slow (or the breaker open): the request passes straight through, `BYPASS`.
 Writes pass through with their body and Authorization; a 2xx invalidates the tags the write
-touches (keys.write_tags), so a read after a successful PATCH never sees the old price.
+touches (keys.write_tags), so a read after a successful PATCH never sees the old price. If
+Redis cannot take the invalidation then, a background thread retries it until it can.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class Proxy:
         self._lock = threading.Lock()
         # Invalidations that could not reach Redis; replayed once it answers again.
         self._pending: set[str] = set()
+        self._replayer: threading.Thread | None = None
 
     # -- entry points ---------------------------------------------------------------------
 
@@ -125,6 +127,9 @@ class Proxy:
                 outcome = self.fetch_cluster(key, target, stale, self._headers_for_read())
             finally:
                 self.flights.land(key, flight, outcome)
+            if outcome.kind == "pass" and outcome.reply is None:
+                # Another instance fetched, but its answer may not be shared: fetch our own.
+                outcome = self.fetch_alone(target)
         else:
             self.metrics.inc("coalesced_waits")
             patience = self.config.wait_timeout + self.config.upstream_timeout + 1.0
@@ -300,8 +305,7 @@ class Proxy:
         """Turn a fetch outcome into the client's response."""
         if outcome.kind == "error":
             if stale is not None and stale.state(time.time()) in ("swr", "sie"):
-                self.metrics.inc("stale")
-                return self.respond(stale, "STALE")
+                return self.respond(stale, "STALE")  # counted there
             self.metrics.inc("bypass" if outcome.label == "BYPASS" else "miss")
             if outcome.reply is not None:
                 return self.relay(outcome.reply, outcome.label)
@@ -334,7 +338,10 @@ class Proxy:
         headers = Headers(reply.headers)
         headers["X-Cache"] = label
         body = reply.chunks() if reply.rest is not None else reply.body
-        return Response(body, status=reply.status, headers=headers)
+        response = Response(body, status=reply.status, headers=headers)
+        if "Content-Length" in reply.headers:  # only kept for HEAD (upstream.py)
+            response.headers["Content-Length"] = reply.headers["Content-Length"]
+        return response
 
     def _error(self, status: int, label: str) -> Response:
         if status == 504:
@@ -369,7 +376,38 @@ class Proxy:
         except StoreUnavailable:
             with self._lock:
                 self._pending |= tags
+                start = self._replayer is None
+                if start:
+                    self._replayer = threading.Thread(
+                        target=self._replay_until_sent, name="invalidation-replay", daemon=True
+                    )
+            if start:
+                self._replayer.start()
             log.error("invalidation deferred: redis unavailable", extra={"tags": sorted(tags)})
+
+    def _replay_until_sent(self) -> None:
+        """Retry the deferred invalidations every breaker cooldown until Redis takes them,
+        so other workers and instances stop serving what the write changed even if this
+        worker serves no read meanwhile."""
+        while True:
+            time.sleep(self.config.breaker_cooldown)
+            with self._lock:
+                tags, self._pending = self._pending, set()
+            try:
+                if tags:
+                    self.store.invalidate(tags)
+                    self.metrics.inc("invalidations")
+            except StoreUnavailable:
+                with self._lock:
+                    self._pending |= tags
+            except Exception:  # noqa: BLE001 - a background thread has nobody else to tell
+                log.exception("invalidation replay failed")
+                with self._lock:
+                    self._pending |= tags
+            with self._lock:
+                if not self._pending:
+                    self._replayer = None
+                    return
 
     def _replay_invalidations(self) -> bool:
         """Send the deferred invalidations now that Redis answers; True if any were sent."""

@@ -141,6 +141,10 @@ class Entry:
         return cls(body=body, **fields)
 
 
+class TokenUnavailable(redis.RedisError):
+    """The AUTH token could not be read from Secrets Manager."""
+
+
 class SecretsManagerToken(CredentialProvider):
     """ElastiCache AUTH token from Secrets Manager, asked for on each new connection.
 
@@ -153,7 +157,12 @@ class SecretsManagerToken(CredentialProvider):
 
     def get_credentials(self) -> tuple[str]:
         """The current AUTH token (password only: ElastiCache's default user)."""
-        return (secrets.get_secret_string(self.arn),)
+        try:
+            return (secrets.get_secret_string(self.arn),)
+        except Exception as exc:  # noqa: BLE001 - any AWS failure means "Redis unusable"
+            # A RedisError, so redis-py drops the half-open connection and the store counts
+            # a failure (breaker, BYPASS) instead of the request failing with a 500.
+            raise TokenUnavailable(f"cannot read the Redis AUTH token: {exc}") from exc
 
 
 def make_client(config: Config) -> redis.Redis:

@@ -117,6 +117,9 @@ class Upstream:
                 raise UpstreamError(504, "The app tier did not answer in time.") from exc
             raise UpstreamError(502, "The app tier could not be reached.") from exc
         out = Headers([(k, v) for k, v in resp.headers.iteritems() if k.lower() not in HOP_BY_HOP])
+        if method == "HEAD" and "Content-Length" in resp.headers:
+            # The length of the body a GET would return: the empty body here cannot tell it.
+            out["Content-Length"] = resp.headers["Content-Length"]
         if len(first) > self.limit:
             return Reply(resp.status, out, first, rest=resp)
         resp.release_conn()

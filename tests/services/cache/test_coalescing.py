@@ -75,3 +75,15 @@ def test_a_waiter_stops_waiting_after_the_bounded_wait_and_fetches_itself(redis_
     assert answer.status_code == 200
     assert 0.9 < time.perf_counter() - started < 1.5
     assert upstream.count(PRODUCT) == 1
+
+
+def test_a_waiting_instance_fetches_its_own_copy_of_an_uncacheable_answer(redis_server, upstream):
+    # Instance A holds the lease; its answer may not be shared (private), so it leaves a
+    # "pass" outcome. Instance B's leader, polling meanwhile, must fetch for itself, not fail.
+    upstream.route(PRODUCT, body=b'{"id": 3}', headers={"Cache-Control": "private"}, delay=0.3)
+    clients = [make_app(redis_server.url, upstream.url).test_client() for _ in range(2)]
+
+    answers = _burst(clients, PRODUCT, 4)
+
+    assert [a.status_code for a in answers] == [200] * 4
+    assert all(a.get_json() == {"id": 3} for a in answers)

@@ -51,3 +51,15 @@ def test_a_patch_clears_the_product_not_every_listing_but_a_delete_does():
     assert write_tags("PATCH", "/api/products/7") == {"path:/api/products/7", "p:7"}
     assert "list" in write_tags("DELETE", "/api/products/7")
     assert "list" in write_tags("POST", "/api/products")
+
+
+def test_repeated_parameters_keep_their_order():
+    # The app tier reads the first value: sorting values would answer a different question.
+    first_shoes = [("page", "2"), ("category", "shoes"), ("category", "bags")]
+    first_bags = [("category", "bags"), ("page", "2"), ("category", "shoes")]
+    assert upstream_target("/api/products", first_shoes) == (
+        "/api/products?category=shoes&category=bags&page=2"
+    )
+    assert upstream_target("/api/products", first_bags) == (
+        "/api/products?category=bags&category=shoes&page=2"
+    )

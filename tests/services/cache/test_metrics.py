@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import time
 
 from services.cache.metrics import Metrics
 
@@ -22,6 +23,17 @@ def test_metrics_page_counts_what_the_client_saw(client, upstream):
     assert "vitrine_cache_miss_total 1\n" in text
     assert "vitrine_cache_hit_total 2\n" in text
     assert "# TYPE vitrine_cache_coalesced_waits_total counter" in text
+
+
+def test_a_stale_answer_on_upstream_error_is_counted_once(client, upstream):
+    upstream.route("/api/products/1", headers={"Cache-Control": "max-age=1, stale-if-error=60"})
+    client.get("/api/products/1")
+    time.sleep(1.1)
+    upstream.stop()
+    assert client.get("/api/products/1").headers["X-Cache"] == "STALE"
+    text = client.get("/metrics").get_data(as_text=True)
+    assert "vitrine_cache_stale_total 1\n" in text
+    assert "vitrine_cache_upstream_errors_total 1\n" in text
 
 
 def test_counters_of_every_worker_process_are_summed(tmp_path):

@@ -300,3 +300,18 @@ def test_request_id_is_propagated_to_the_app_tier(client, upstream):
     answer = client.get(PRODUCT, headers={"X-Request-Id": "abc-123"})
     assert answer.headers["X-Request-Id"] == "abc-123"
     assert upstream.seen[-1].headers["X-Request-Id"] == "abc-123"
+
+
+def test_a_repeated_parameter_reaches_the_app_tier_in_the_clients_order(client, upstream):
+    upstream.route("/api/products")
+    client.get("/api/products?category=shoes&category=bags")
+    client.get("/api/products?category=bags&category=shoes")
+    assert [s.args.get("category") for s in upstream.seen] == ["shoes", "bags"]
+
+
+def test_a_passed_through_head_keeps_the_length_of_the_body_it_describes(client, upstream):
+    upstream.route(PRODUCT, body=b'{"id": 7}')
+    head = client.head(PRODUCT, headers={"Authorization": "Bearer t0ken"})
+    assert upstream.seen[-1].method == "HEAD"
+    assert (head.status_code, head.get_data()) == (200, b"")
+    assert head.headers["Content-Length"] == "9"

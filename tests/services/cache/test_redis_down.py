@@ -69,6 +69,23 @@ def test_writes_during_an_outage_are_invalidated_when_redis_returns(redis_server
     assert client.get(PRODUCT).get_json() == {"price": "2.00"}
 
 
+def test_a_deferred_invalidation_reaches_redis_without_waiting_for_a_read(redis_server, upstream):
+    # The write's worker may serve no read for a long while; another worker (or instance)
+    # reading from the recovered Redis must not keep serving the old price meanwhile.
+    upstream.route(PRODUCT, body=b'{"price": "1.00"}')
+    writer, reader = (
+        make_app(redis_server.url, upstream.url, breaker_cooldown=0.3).test_client()
+        for _ in range(2)
+    )
+    reader.get(PRODUCT)
+    redis.Redis.from_url(redis_server.url).execute_command("CLIENT", "PAUSE", 500, "ALL")
+    upstream.route(PRODUCT, body=b'{"price": "2.00"}')
+    assert writer.patch(PRODUCT, json={"price": "2.00"}).status_code == 200
+    time.sleep(1.5)  # the pause ends; the writer's worker serves nothing meanwhile
+
+    assert reader.get(PRODUCT).get_json() == {"price": "2.00"}
+
+
 @pytest.fixture
 def black_hole():
     """A port that accepts TCP connections (kernel backlog) but never answers."""

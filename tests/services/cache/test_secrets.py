@@ -47,3 +47,15 @@ def test_without_the_right_token_the_tier_bypasses_instead_of_failing(aws, redis
     client = make_app(redis_server.url, upstream.url, redis_auth_secret_arn=arn).test_client()
     answer = client.get(PRODUCT)
     assert (answer.status_code, answer.headers["X-Cache"]) == (200, "BYPASS")
+
+
+def test_an_unreadable_auth_secret_bypasses_instead_of_failing(aws, redis_server, upstream):
+    # Secrets Manager refuses (deleted secret, no permission, throttled): Redis is unusable,
+    # which the tier survives by bypassing it, never with a 5xx.
+    missing = "arn:aws:secretsmanager:us-east-1:123456789012:secret:vitrine/nope-AbCdEf"
+    redis.Redis.from_url(redis_server.url).config_set("requirepass", "right-token")
+    upstream.route(PRODUCT)
+    client = make_app(redis_server.url, upstream.url, redis_auth_secret_arn=missing).test_client()
+    answers = [client.get(PRODUCT) for _ in range(5)]
+    assert [(a.status_code, a.headers.get("X-Cache")) for a in answers] == [(200, "BYPASS")] * 5
+    assert client.application.extensions["vitrine.cache"].store.breaker.state == "open"
