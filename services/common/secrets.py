@@ -8,6 +8,13 @@ import threading
 import time
 
 import boto3
+from botocore.config import Config
+
+# A stalled Secrets Manager endpoint must not hold a database or Redis connect for a minute
+# (botocore's defaults): a few seconds, one retry, then the caller's own failure path.
+_CLIENT_CONFIG = Config(
+    connect_timeout=2, read_timeout=3, retries={"mode": "standard", "total_max_attempts": 2}
+)
 
 _lock = threading.Lock()
 _cache: dict[str, tuple[float, str]] = {}
@@ -17,7 +24,9 @@ _clients: dict[str | None, object] = {}
 def _client(region: str | None):
     if region not in _clients:
         _clients[region] = boto3.client(
-            "secretsmanager", region_name=region or os.environ.get("AWS_REGION")
+            "secretsmanager",
+            region_name=region or os.environ.get("AWS_REGION"),
+            config=_CLIENT_CONFIG,
         )
     return _clients[region]
 
