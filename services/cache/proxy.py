@@ -37,7 +37,7 @@ from services.cache.config import Config
 from services.cache.freshness import lifetime
 from services.cache.metrics import Metrics
 from services.cache.store import Entry, Store, StoreUnavailable
-from services.cache.upstream import HOP_BY_HOP, Reply, Upstream, UpstreamError
+from services.cache.upstream import Reply, Upstream, UpstreamError, end_to_end
 from services.common import json_error
 
 log = logging.getLogger("vitrine.cache.proxy")
@@ -357,7 +357,7 @@ class Proxy:
     def pass_through(self) -> Response:
         """Relay any request as is (body, Authorization) and answer with the app tier's reply."""
         self.metrics.inc("bypass")
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers = dict(end_to_end(request.headers.items()))
         headers.update(self._headers_for_read())
         body = request.get_data(cache=False) if request.method not in READS else None
         target = keys.upstream_target(request.path, request.args.items(multi=True), False)

@@ -39,6 +39,19 @@ HOP_BY_HOP = frozenset(
 )
 
 
+def end_to_end(items) -> list[tuple[str, str]]:
+    """The headers that may cross this proxy: not hop-by-hop, and not named in Connection
+    (RFC 9110 7.6.1 lets a sender mark any header as meant for the next hop only)."""
+    items = list(items)
+    named = {
+        token.strip().lower()
+        for name, value in items
+        if name.lower() == "connection"
+        for token in value.split(",")
+    }
+    return [(k, v) for k, v in items if k.lower() not in HOP_BY_HOP and k.lower() not in named]
+
+
 class UpstreamError(Exception):
     """The app tier could not give an answer; `status` is 502 or 504."""
 
@@ -116,7 +129,7 @@ class Upstream:
             if isinstance(cause, TimeoutError) and not isinstance(cause, NewConnectionError):
                 raise UpstreamError(504, "The app tier did not answer in time.") from exc
             raise UpstreamError(502, "The app tier could not be reached.") from exc
-        out = Headers([(k, v) for k, v in resp.headers.iteritems() if k.lower() not in HOP_BY_HOP])
+        out = Headers(end_to_end(resp.headers.iteritems()))
         if method == "HEAD" and "Content-Length" in resp.headers:
             # The length of the body a GET would return: the empty body here cannot tell it.
             out["Content-Length"] = resp.headers["Content-Length"]

@@ -247,6 +247,22 @@ def test_writes_pass_through_with_body_and_authorization(client, upstream):
     assert json.loads(upstream.bodies[-1]) == {"price": "9.90"}
 
 
+def test_headers_named_in_connection_stay_on_their_hop(client, upstream):
+    upstream.route(
+        PRODUCT,
+        body=b'{"id": 7}',
+        headers={"Connection": "X-Upstream-Hop", "X-Upstream-Hop": "1", "X-Kept": "yes"},
+    )
+    answer = client.patch(
+        PRODUCT,
+        json={"stock": 1},
+        headers={"Connection": "X-Client-Hop", "X-Client-Hop": "secret", "X-Other": "ok"},
+    )
+    sent = upstream.seen[-1]
+    assert "X-Client-Hop" not in sent.headers and sent.headers["X-Other"] == "ok"
+    assert "X-Upstream-Hop" not in answer.headers and answer.headers["X-Kept"] == "yes"
+
+
 def test_a_successful_write_invalidates_the_product_and_the_listings_showing_it(client, upstream):
     upstream.route(PRODUCT, body=b'{"id": 7, "price": "1.00"}')
     upstream.route("/api/products", body=b'{"items": [{"id": 7}, {"id": 8}], "total": 2}')
