@@ -91,9 +91,9 @@ class BackendStack(Stack):
         data.redis.auth_secret.grant_read(self.cache_tier.role)
 
         # The seed's data flow, edge by edge; nothing else may enter anything.
-        self.cache_alb_ingress = CloudFrontPrefixList(self, "CloudFrontOrigins")
+        cloudfront = CloudFrontPrefixList(self, "CloudFrontOrigins")
         self.cache_tier.alb_security_group.add_ingress_rule(
-            ec2.Peer.prefix_list(self.cache_alb_ingress.prefix_list_id),
+            ec2.Peer.prefix_list(cloudfront.prefix_list_id),
             ec2.Port.tcp(80),
             "CloudFront VPC origin to ALB #1",
         )
