@@ -3,6 +3,7 @@ really installs and starts a tier from the synthesized bundle (systemd stood in 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -100,28 +101,21 @@ def test_bundles_hold_their_tier_and_setup(dev):
     ).is_file()
 
 
-@pytest.mark.integration
-@pytest.mark.timeout(600)
-def test_setup_installs_migrates_seeds_and_starts_the_app_tier(dev, mariadb, tmp_path):
-    bundle = dev.outdir / f"asset.{dev.stacks['backend'].app_tier.bundle.asset_hash}"
+@contextlib.contextmanager
+def setup_run(synth, tier: str, env_lines: list[str], tmp_path: Path):
+    """Run the tier's synthesized bundle's setup.sh in a scratch root with systemd shims.
+
+    Yields (completed process, scratch root, shim calls); stops the started service after.
+    """
+    bundle = (
+        synth.outdir / f"asset.{getattr(synth.stacks['backend'], f'{tier}_tier').bundle.asset_hash}"
+    )
     root = tmp_path / "root"
     release = root / "opt/vitrine/releases/bundle1"
     shutil.copytree(bundle, release / "services")
-    port = free_port()
-    env_file = root / "etc/vitrine/app.env"
+    env_file = root / f"etc/vitrine/{tier}.env"
     env_file.parent.mkdir(parents=True)
-    env_file.write_text(
-        "\n".join(
-            [
-                f"VITRINE_DB_URL={mariadb.create_database('bootstrap')}",
-                "VITRINE_ADMIN_TOKEN=bootstrap-token",
-                f"VITRINE_BIND=127.0.0.1:{port}",
-                "VITRINE_SEED_PRODUCTS=40",
-                "VITRINE_WORKERS=1",
-            ]
-        )
-        + "\n"
-    )
+    env_file.write_text("\n".join([*env_lines, "VITRINE_WORKERS=1"]) + "\n")
     shims.install(tmp_path / "bin")
     shim_log = tmp_path / "calls.jsonl"
     env = {
@@ -134,31 +128,61 @@ def test_setup_installs_migrates_seeds_and_starts_the_app_tier(dev, mariadb, tmp
     }
     try:
         result = subprocess.run(
-            ["bash", str(release / "services/setup.sh"), "app", str(release)],
+            ["bash", str(release / "services/setup.sh"), tier, str(release)],
             env=env,
             capture_output=True,
             text=True,
             timeout=540,
         )
+        calls = [json.loads(line) for line in shim_log.read_text().splitlines()]
         assert result.returncode == 0, result.stdout + result.stderr
         assert "healthy" in result.stdout
-
-        listing = requests.get(f"http://127.0.0.1:{port}/api/products?per_page=1", timeout=5)
-        assert listing.status_code == 200 and listing.json()["total"] == 40
         assert (root / "opt/vitrine/current").resolve() == release.resolve()
         assert (root / "etc/systemd/system/vitrine@.service").is_file()
-        calls = [json.loads(line) for line in shim_log.read_text().splitlines()]
         assert ["systemctl", "daemon-reload"] in calls
-        assert ["systemctl", "enable", "vitrine@app.service"] in calls
-        assert ["systemctl", "restart", "vitrine@app.service"] in calls
+        assert ["systemctl", "enable", f"vitrine@{tier}.service"] in calls
+        assert ["systemctl", "restart", f"vitrine@{tier}.service"] in calls
+        yield result, root, calls
+    finally:
+        pid_file = root / f"{tier}.pid"
+        if pid_file.exists():
+            os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(600)
+def test_setup_installs_migrates_seeds_and_starts_the_app_tier(dev, mariadb, tmp_path):
+    port = free_port()
+    env_lines = [
+        f"VITRINE_DB_URL={mariadb.create_database('bootstrap')}",
+        "VITRINE_ADMIN_TOKEN=bootstrap-token",
+        f"VITRINE_BIND=127.0.0.1:{port}",
+        "VITRINE_SEED_PRODUCTS=40",
+    ]
+    with setup_run(dev, "app", env_lines, tmp_path) as (_, _, calls):
+        listing = requests.get(f"http://127.0.0.1:{port}/api/products?per_page=1", timeout=5)
+        assert listing.status_code == 200 and listing.json()["total"] == 40
         runs = [c[-3:] for c in calls if c[0] == "systemd-run"]
         assert ["-m", "services.app", "migrate"] in runs
         assert any("--if-empty" in c for c in calls if c[0] == "systemd-run")
         assert any("--uid=vitrine" in c for c in calls if c[0] == "systemd-run")
-    finally:
-        pid_file = root / "app.pid"
-        if pid_file.exists():
-            os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(600)
+def test_setup_installs_and_starts_the_cache_tier(dev, redis_server, tmp_path):
+    """The cache bundle's own pinned requirements run the cache service against Redis."""
+    port = free_port()
+    env_lines = [
+        f"VITRINE_REDIS_URL={redis_server.url}",
+        f"VITRINE_UPSTREAM_URL=http://127.0.0.1:{free_port()}",  # nothing there
+        f"VITRINE_BIND=127.0.0.1:{port}",
+    ]
+    with setup_run(dev, "cache", env_lines, tmp_path) as (_, _, calls):
+        health = requests.get(f"http://127.0.0.1:{port}/api/healthz", timeout=5)
+        assert health.status_code == 503
+        assert health.json() == {"cache": "ok", "redis": "up", "upstream": "down"}
+        assert not [c for c in calls if c[0] == "systemd-run"]  # no migrations here
 
 
 def test_setup_refuses_an_unknown_tier(tmp_path):
