@@ -15,7 +15,6 @@ from stacks.constructs.cloudfront_prefix_list import CloudFrontPrefixList
 from stacks.constructs.database import MYSQL_PORT
 from stacks.constructs.tier import ServiceTier
 from stacks.data import DataStack
-from stacks.nag import acknowledge
 
 CACHE_PORT = 8080
 APP_PORT = 8081
@@ -40,15 +39,6 @@ class BackendStack(Stack):
             "ScalingEvents",
             display_name="vitrine scaling events",
             enforce_ssl=True,
-        )
-        acknowledge(
-            notifications,
-            (
-                "AwsSolutions-SNS2",
-                "Auto Scaling publishes here through its service-linked role, "
-                "which SSE would have to be granted on the key (the AWS-managed aws/sns key's "
-                "policy cannot be changed); the messages carry only instance ids and event names.",
-            ),
         )
         cache_control = {
             "VITRINE_CACHE_MAX_AGE": str(profile.cache_max_age),

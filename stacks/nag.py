@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from aws_cdk import Acknowledgment, Validations
 from constructs import IConstruct
+
+_recorder: list[tuple[str, str]] | None = None
 
 
 def acknowledge(scope: IConstruct, *findings: tuple[str, str]) -> None:
     """Acknowledge (rule id, reason) findings on scope and everything below it."""
     for rule, reason in findings:
-        Validations.of(scope).acknowledge(Acknowledgment(id=rule, reason=reason))
+        if _recorder is not None:
+            _recorder.append((scope.node.path, rule))
+        else:
+            Validations.of(scope).acknowledge(Acknowledgment(id=rule, reason=reason))
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[tuple[str, str]]]:
+    """Record (construct path, rule) acknowledgements instead of applying them, so a test can
+    check that each one still answers a finding."""
+    global _recorder
+    _recorder = []
+    try:
+        yield _recorder
+    finally:
+        _recorder = None
 
 
 def acknowledge_singletons(scope: IConstruct, id_prefix: str, *findings: tuple[str, str]) -> None:

@@ -170,9 +170,4 @@ class Cdn(Construct):
                 "Without a custom domain CloudFront serves *.cloudfront.net "
                 "with its default certificate, whose minimum protocol CloudFront fixes.",
             ),
-            (
-                "AwsSolutions-CFR5",
-                "The API origin is an internal ALB reached through a VPC "
-                "origin (private network); there is no certificate for an internal name.",
-            ),
         )

@@ -85,11 +85,6 @@ class Database(Construct):
                 "The AWS-maintained role policy RDS enhanced "
                 "monitoring needs to publish OS metrics to CloudWatch Logs.",
             ),
-            (
-                "AwsSolutions-RDS6",
-                "The app authenticates with a Secrets Manager password that "
-                "is rotated every 30 days; IAM auth tokens would add a 200 conn/s limit.",
-            ),
         )
         acknowledge_singletons(
             self,

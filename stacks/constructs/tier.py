@@ -204,11 +204,3 @@ class ServiceTier(Construct):
             ),
             deregistration_delay=Duration.seconds(30),
         )
-        acknowledge(
-            self.asg,
-            (
-                "AwsSolutions-EC26",
-                "The root volume is encrypted in the launch template "
-                "(cdk-nag reads only block devices declared on the ASG).",
-            ),
-        )

@@ -51,6 +51,33 @@ def test_cdk_nag_gate_is_part_of_the_app(tmp_path):
     assert "AwsSolutions-S10" in report
 
 
+@pytest.mark.parametrize(("env", "region"), [("dev", "us-east-1"), ("prod", "eu-west-1")])
+def test_every_cdk_nag_acknowledgement_answers_a_finding(tmp_path, env, region):
+    """Synthesize with acknowledgements recorded, not applied: each must match a finding on
+    its construct or below, so none outlives the finding it explains."""
+    from stacks import nag
+    from stacks.vitrine import build, new_app
+
+    with nag.recording() as acknowledgements:
+        app = new_app(outdir=str(tmp_path), env=env, region=region)
+        build(app)
+        with pytest.raises(Exception, match="(?i)validation"):
+            app.synth()
+    report = json.loads((tmp_path / "validation-report.json").read_text())
+    findings = {
+        (construct["constructPath"], violation["ruleName"])
+        for plugin in report["pluginReports"]
+        for violation in plugin["violations"]
+        for construct in violation["violatingConstructs"]
+    }
+    stale = [
+        (path, rule)
+        for path, rule in sorted(set(acknowledgements))
+        if not any(r == rule and (p == path or p.startswith(path + "/")) for p, r in findings)
+    ]
+    assert acknowledgements and stale == []
+
+
 def _checkov_failures(outdir: Path) -> set[tuple[str, str]]:
     result = subprocess.run(
         [
