@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass
+from http.client import RemoteDisconnected
 
 import urllib3
-from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError, TimeoutError
+from urllib3.exceptions import (
+    HTTPError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    TimeoutError,
+)
 from werkzeug.datastructures import Headers
 
 from services.cache.config import Config
@@ -39,6 +47,20 @@ HOP_BY_HOP = frozenset(
 )
 
 
+# Reads that may be sent a second time (RFC 9110 9.2.2); writes never are.
+IDEMPOTENT = frozenset({"GET", "HEAD"})
+# The app tier closed or reset the connection before any answer (RemoteDisconnected is a
+# ConnectionResetError; named for clarity).
+_LOST = (RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
+def _lost_before_answer(exc: Exception) -> bool:
+    """Whether urlopen failed because the connection died before the response head arrived
+    (urllib3 wraps that as ProtocolError('Connection aborted.', <the OSError>))."""
+    cause = exc.reason if isinstance(exc, MaxRetryError) else exc
+    return isinstance(cause, ProtocolError) and isinstance(cause.args[-1], _LOST)
+
+
 def end_to_end(items) -> list[tuple[str, str]]:
     """The headers that may cross this proxy: not hop-by-hop, and not named in Connection
     (RFC 9110 7.6.1 lets a sender mark any header as meant for the next hop only)."""
@@ -50,6 +72,14 @@ def end_to_end(items) -> list[tuple[str, str]]:
         for token in value.split(",")
     }
     return [(k, v) for k, v in items if k.lower() not in HOP_BY_HOP and k.lower() not in named]
+
+
+def _cut_short(method: str, resp, body: bytes) -> bool:
+    """True when a complete read holds fewer bytes than the answer's Content-Length said."""
+    declared = resp.headers.get("Content-Length")
+    if method == "HEAD" or resp.status in (204, 304) or not (declared or "").isdigit():
+        return False
+    return len(body) != int(declared)
 
 
 class UpstreamError(Exception):
@@ -85,9 +115,8 @@ class Upstream:
     def __init__(self, config: Config) -> None:
         self.base = config.upstream_url.rstrip("/")
         self.limit = config.max_entry_bytes
-        self.timeout = urllib3.Timeout(
-            connect=config.upstream_connect_timeout, total=config.upstream_timeout
-        )
+        self.connect_timeout = config.upstream_connect_timeout
+        self.total_timeout = config.upstream_timeout
         self._lock = threading.Lock()
         self._pool: urllib3.PoolManager | None = None
         self._pid = 0
@@ -108,20 +137,24 @@ class Upstream:
         timeout: float | None = None,
     ) -> Reply:
         """Send one request; read up to the size bound, leave the rest streaming."""
-        # A lost keep-alive connection is retried once, only when nothing was sent yet.
-        retries = urllib3.Retry(total=1, connect=1, read=0, redirect=0, status=0, other=0)
+        # `timeout` (health checks) replaces the whole budget, connect included.
+        connect = self.connect_timeout if timeout is None else None
+        budget = self.total_timeout if timeout is None else timeout
+        deadline = time.monotonic() + budget
         try:
-            resp = self._manager().request(
-                method,
-                self.base + target,
-                headers=headers,
-                body=body,
-                timeout=self.timeout if timeout is None else urllib3.Timeout(total=timeout),
-                retries=retries,
-                redirect=False,
-                preload_content=False,
-                decode_content=False,
-            )
+            try:
+                resp = self._send(method, target, headers, body, connect, budget)
+            except (HTTPError, OSError) as exc:
+                # The app tier (its load balancer, gunicorn) may close an idle keep-alive
+                # connection just as we reuse it: the request dies unanswered. urllib3 counts
+                # that as a read error, like a timeout, so it is retried here instead: once,
+                # for reads only, within what is left of the same timeout. urllib3 discarded
+                # the dead connection, so the retry opens a new one (or takes one another
+                # thread has just used).
+                left = deadline - time.monotonic()
+                if method not in IDEMPOTENT or not _lost_before_answer(exc) or left <= 0:
+                    raise
+                resp = self._send(method, target, headers, body, connect, left)
             first = resp.read(self.limit + 1)
         except (HTTPError, OSError) as exc:
             cause = exc.reason if isinstance(exc, MaxRetryError) else exc
@@ -135,5 +168,26 @@ class Upstream:
             out["Content-Length"] = resp.headers["Content-Length"]
         if len(first) > self.limit:
             return Reply(resp.status, out, first, rest=resp)
+        if _cut_short(method, resp, first):
+            # An orderly close mid-body reads as a short body, not an error: never pass on
+            # (or cache) a truncated answer as if it were whole.
+            resp.drain_conn()
+            raise UpstreamError(502, "The app tier's answer was cut short.")
         resp.release_conn()
         return Reply(resp.status, out, first)
+
+    def _send(self, method, target, headers, body, connect, total) -> urllib3.BaseHTTPResponse:
+        """One attempt: connect and response head within `total` seconds."""
+        # A refused connection is retried once (nothing was sent); a lost one in request().
+        retries = urllib3.Retry(total=1, connect=1, read=0, redirect=0, status=0, other=0)
+        return self._manager().request(
+            method,
+            self.base + target,
+            headers=headers,
+            body=body,
+            timeout=urllib3.Timeout(connect=connect, total=total),
+            retries=retries,
+            redirect=False,
+            preload_content=False,
+            decode_content=False,
+        )
