@@ -41,19 +41,19 @@ synth: $(VENV)/.installed node_modules/.installed  ## cdk synth (ENV=dev|prod RE
 test: $(VENV)/.installed node_modules/.installed $(VENV)/checkov/.installed  ## every test: infra, services, edge, browser
 	$(VENV)/bin/pytest
 
-lint: $(VENV)/.installed  ## ruff + shellcheck
+lint: $(VENV)/.installed node_modules/.installed  ## ruff + shellcheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	shellcheck -x services/setup.sh stacks/bootstrap/user-data.sh .ci/run
 
-fmt: $(VENV)/.installed  ## ruff format + autofix
+fmt: $(VENV)/.installed node_modules/.installed  ## ruff format + autofix
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-local: $(VENV)/.installed  ## the whole data flow on this machine: edge :8000, cache :8080, app :8081
+local: $(VENV)/.installed node_modules/.installed  ## the whole data flow on this machine: edge :8000, cache :8080, app :8081
 	$(VENV)/bin/python -m tools.local
 
-smoke: $(VENV)/.installed  ## check a running deployment: make smoke URL=... (or STACK=... to read it from outputs)
+smoke: $(VENV)/.installed node_modules/.installed  ## check a running deployment: make smoke URL=... (or STACK=... to read it from outputs)
 	$(VENV)/bin/python -m tools.smoke $(if $(STACK),--stack $(STACK) --region $(REGION),--url $(URL))
 
 bootstrap: $(VENV)/.installed node_modules/.installed  ## cdk bootstrap ACCOUNT in REGION and us-east-1 (Lambda@Edge)
