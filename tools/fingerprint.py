@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parents[1]
 ASSETS = ROOT / "assets"
 STATIC = "static"
 HASH_LEN = 8
-TEXT_SUFFIXES = {".html", ".js", ".css"}
 
 # `site.3f2a1c9e.css` -> stem "site", ext "css"; a file without a hash yet is `site.css`.
 _NAME = re.compile(

@@ -6,7 +6,6 @@ test exercises the exact command line the unit file holds.
 
 from __future__ import annotations
 
-import os
 import stat
 import sys
 from pathlib import Path
@@ -68,4 +67,3 @@ def install(bin_dir: Path) -> None:
         path = bin_dir / name
         path.write_text(body)
         path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    os.environ.setdefault("SHIM_INSTALLED", "1")
